@@ -1,0 +1,1 @@
+"""kzlegal evaluation package."""

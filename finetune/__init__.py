@@ -1,0 +1,1 @@
+"""kzlegal finetune package."""

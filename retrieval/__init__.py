@@ -1,0 +1,1 @@
+"""kzlegal retrieval package."""
