@@ -34,6 +34,8 @@ class CitationRef:
 
     ``act_id`` is None when the text names no act and no default act was given.
     ``span`` is the [start, end) character range of the whole citation in the text.
+    ``act_name`` is the act as written («Трудового кодекса», «ЗПП», «Закон о туризме»); for an
+    act the registry does not know, ``act_id`` is None and ``act_name`` says what was written.
     """
 
     article: str
@@ -42,6 +44,7 @@ class CitationRef:
     subpoint: str | None = None
     span: tuple[int, int] = (0, 0)
     text: str = ""
+    act_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -61,6 +64,7 @@ class Resolution:
 
     def to_dict(self, with_text: bool = True) -> dict[str, Any]:
         d = self.ref.to_dict()
+        d["citation"] = self.ref.text  # "text" below becomes the article's text when ok
         d["status"] = self.status
         d["message"] = self.message
         if self.article is not None and self.status == "ok":
