@@ -1,4 +1,4 @@
-"""``kzlegal eval answers|retrieval`` and (for now) ``kzlegal bench``.
+"""``kzlegal eval answers|retrieval`` and ``kzlegal bench`` (the ablation, :mod:`evaluation.bench`).
 
 The commands only wire files, config and the searcher to the pure scoring functions; every
 number comes from :mod:`evaluation.scoring`, :mod:`evaluation.retrieval_eval` and
@@ -127,7 +127,26 @@ def retrieval(questions: str, k: int | None, covered_only: bool, index_dir: str 
     _emit(payload, as_json, f"retrieval: {questions}")
 
 
-@click.command("bench", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-def bench() -> None:
-    """Run the fine-tuning vs retrieval ablation (not built yet)."""
-    raise KzlegalError("the ablation is not built yet")
+@click.command("bench")
+@click.option("--config", "config_file", required=True, type=click.Path(dir_okay=False),
+              help="Ablation config, e.g. configs/bench/ablation.yaml (CPU) or ablation-gpu.yaml.")
+@click.option("--out", "results_dir", default=None, type=click.Path(file_okay=False),
+              help="Results directory (default: results_dir from the config).")
+@click.argument("overrides", nargs=-1)
+def bench(config_file: str, results_dir: str | None, overrides: tuple[str, ...]) -> None:
+    """Run the generator × retrieval ablation on one seeded sample; a rerun resumes.
+
+    Writes results.json, items.jsonl, report.md and the plots (benchmark_metrics, key_info_distribution,
+    generation_time, ablation) into the results directory. KEY=VALUE pairs override the config.
+    """
+    from evaluation.bench import Bench
+
+    extra = parse_overrides(overrides)
+    if results_dir:
+        extra["results_dir"] = results_dir
+    cfg = load_eval_config(config_file, extra)
+    results = Bench(cfg, echo=lambda line: click.echo(line, err=True)).run()
+    from evaluation.report import bench_ablation_table
+
+    click.echo(bench_ablation_table(results["ablation"]))
+    click.echo(f"results: {Path(cfg.results_dir) / 'results.json'}")

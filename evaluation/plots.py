@@ -148,10 +148,11 @@ def plot_ablation(rows: Sequence[dict[str, Any]], path: str | Path, metrics: Seq
         ax.set_ylim(bottom=0)
     for ax in list(axes.flat)[len(names):]:
         ax.axis("off")
-    if names:
-        axes.flat[0].legend(title="generator", fontsize=8)
     fig.suptitle("Ablation: generator × retrieval depth")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    if names:  # one legend above the panels, where it hides no bar
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, title="generator", loc="upper right", ncol=len(generators), fontsize=8)
     return _save(fig, path)
 
 

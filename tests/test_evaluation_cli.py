@@ -1,4 +1,4 @@
-"""`kzlegal eval answers|retrieval` and the `bench` placeholder, through the real CLI root."""
+"""`kzlegal eval answers|retrieval` and `bench`'s config errors, through the real CLI root."""
 from __future__ import annotations
 
 import json
@@ -76,6 +76,10 @@ def test_retrieval_without_index_is_a_clean_error(monkeypatch, capsys, tmp_path)
     assert code == 2 and err.startswith("error:")
 
 
-def test_bench_is_not_built_yet(monkeypatch, capsys):
-    code, _, err = _run(monkeypatch, capsys, "bench")
-    assert code == 2 and "the ablation is not built yet" in err
+def test_bench_bad_config_is_a_clean_error(monkeypatch, capsys, tmp_path):
+    cfg = tmp_path / "ablation.yaml"
+    cfg.write_text("generators: [gpt]\n", encoding="utf-8")
+    code, _, err = _run(monkeypatch, capsys, "bench", "--config", str(cfg))
+    assert code == 2 and err.startswith("error:") and "generators" in err
+    code, _, err = _run(monkeypatch, capsys, "bench", "--config", str(cfg), "sample_size=many")
+    assert code == 2 and "sample_size" in err
