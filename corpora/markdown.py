@@ -215,7 +215,8 @@ def parse_markdown(text: str, file: str = "", path_prefix: list[str] | None = No
         if current is not None:
             if current["number"] is None and line.strip():
                 # Anchor followed by text that is not an article heading: keep the anchor's number.
-                parsed = parse_article_heading(line.strip().lstrip("#").strip())
+                # Some acts set the heading in bold instead of a heading line: «**Статья 1. …**».
+                parsed = parse_article_heading(line.strip().lstrip("#").strip().strip("*").strip())
                 if parsed:
                     current["number"], current["title"] = parsed
                     continue

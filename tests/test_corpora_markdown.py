@@ -93,3 +93,8 @@ def test_parse_markdown_paths_anchors_and_headings_without_anchor():
     assert arts[0].path == ["ОБЩАЯ ЧАСТЬ", "Глава 1. ПЕРВАЯ"]
     assert arts[1].path == ["ОБЩАЯ ЧАСТЬ", "Глава 2. ВТОРАЯ"]
     assert [p.number for p in arts[1].points] == ["1", "2"]
+
+
+def test_bold_heading_after_anchor():
+    arts = parse_markdown('<a id="st1"></a>\n\n**Статья 1. Сфера действия**\n\nТекст статьи.\n', "x.md")
+    assert [(a.number, a.title, a.text) for a in arts] == [("1", "Сфера действия", "Текст статьи.")]
