@@ -14,11 +14,11 @@ Any malformed line is a :class:`KzlegalError` naming the file and line.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 from corpora.errors import KzlegalError
+from corpora.jsonl import read_jsonl  # noqa: F401  (re-exported for evaluation modules)
 
 #: Letters of the Kazakh Cyrillic alphabet that Russian does not have.
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
@@ -27,24 +27,6 @@ KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 def detect_lang(text: str) -> str:
     """"kk" when the text has any Kazakh-only letter (әғқңөұүһі, either case), else "ru"."""
     return "kk" if any(ch in KAZAKH_LETTERS for ch in text.lower()) else "ru"
-
-
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line; bad JSON or a non-object is an error naming file:line."""
-    path = Path(path)
-    if not path.is_file():
-        raise KzlegalError(f"{path}: no such file")
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise KzlegalError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict):
-                raise KzlegalError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
-            yield lineno, obj
 
 
 def _require_str(obj: dict[str, Any], field: str, where: str, allow_empty: bool = True) -> str:

@@ -99,19 +99,13 @@ def build_index_cmd(embedder, store, out, full, config_path, as_json, overrides)
 def _read_queries(path: Path) -> list[dict]:
     """JSONL lines with ``id`` and ``question``; a bad line is an error naming the file and line."""
     from corpora.errors import KzlegalError
+    from corpora.jsonl import read_jsonl
 
     queries = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise KzlegalError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or not isinstance(row.get("question"), str) or "id" not in row:
-                raise KzlegalError(f"{path}:{lineno}: expected an object with 'id' and 'question' (a string)")
-            queries.append(row)
+    for lineno, row in read_jsonl(path):
+        if not isinstance(row.get("question"), str) or "id" not in row:
+            raise KzlegalError(f"{path}:{lineno}: expected an object with 'id' and 'question' (a string)")
+        queries.append(row)
     return queries
 
 
