@@ -106,7 +106,9 @@ def find_act_folders(source: Path) -> list[Path]:
         raise CorpusError(f"corpus source {source} is not a directory")
     if (source / "meta.yaml").is_file():
         return [source]
-    folders = sorted(p.parent for p in source.rglob("meta.yaml") if not any(part.startswith(".") for part in p.parts))
+    # Hidden folders (.git) inside the clone are skipped; the source path itself may hold «..».
+    folders = sorted(p.parent for p in source.rglob("meta.yaml")
+                     if not any(part.startswith(".") for part in p.relative_to(source).parts))
     if not folders:
         raise CorpusError(f"{source}: no act folders (meta.yaml + rus.md/kaz.md) found; "
                           f"is this a clone of github.com/kazakhstan-law/codes?")

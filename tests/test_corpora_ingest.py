@@ -101,3 +101,8 @@ def test_bad_requisite(tmp_path):
         "Кодекс Республики Казахстан от 23 ноября 2015 года № 999-V ЗРК", "Нечто без даты"), encoding="utf-8")
     with pytest.raises(CorpusError, match="meta.yaml: cannot derive the adilet code"):
         ingest(root, progress=False)
+
+
+def test_relative_source_through_parent_dir(monkeypatch):
+    monkeypatch.chdir(FIXTURE / "02-codes")
+    assert len(find_act_folders(Path("..") / ".." / "codes")) == 2
