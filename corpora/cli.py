@@ -79,7 +79,7 @@ def show(act_id, article, lang, store, as_json) -> None:
     s = load_store(store)
     if act_id not in s.act_ids():
         raise CorpusError(f"act {act_id} is not in the corpus store {s.path} (acts: {', '.join(sorted(s.act_ids()))})")
-    a = s._by_key.get((act_id, article, lang))
+    a = s.exact(act_id, article, lang)
     if a is None:
         langs = s.languages(act_id)
         if lang not in langs:

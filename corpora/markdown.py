@@ -144,10 +144,8 @@ def parse_body(lines: list[str]) -> tuple[str, list[Point], list[str]]:
         elif current_sub is not None and (block.indent > sub_indent or current_point is None):
             current_sub.text += "\n" + text
         elif current_point is not None:
-            if current_sub is not None:
-                # An unindented paragraph after a list closes the list: it continues the point.
-                current_point.subpoints[-1] = current_sub
-                current_sub = None
+            # An unindented paragraph after a list closes the list: it continues the point.
+            current_sub = None
             current_point.text = (current_point.text + "\n" + text) if current_point.text else text
         # else: preamble text before any point lives only in the article text
     return "\n".join(text_parts), points, footnotes
@@ -164,13 +162,10 @@ def is_repealed(title: str, text: str, footnotes: list[str]) -> bool:
     return len(body) < 400 and bool(re.match(r"^(статья\s+)?(исключена|утратила силу)|^(\d+-бап\s+)?алып тасталды", first, re.IGNORECASE))
 
 
-def parse_markdown(text: str, file: str = "", path_prefix: list[str] | None = None) -> list[RawArticle]:
+def parse_markdown(text: str, file: str = "") -> list[RawArticle]:
     """All articles of one markdown file, each with the structural path it sits under."""
     lines = text.splitlines()
     path: dict[int, str] = {}
-    if path_prefix:
-        for i, p in enumerate(path_prefix):
-            path[-10 + i] = p
     articles: list[RawArticle] = []
     current: dict | None = None
 

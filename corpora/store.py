@@ -110,10 +110,14 @@ class CorpusStore:
     def languages(self, act_id: str) -> list[str]:
         return [e["lang"] for e in self.manifest["acts"] if e["act_id"] == act_id]
 
+    def exact(self, act_id: str, article: str, lang: str) -> Article | None:
+        """The record of ``article`` of ``act_id`` in exactly ``lang``, or None."""
+        return self._by_key.get((act_id, article, lang))
+
     def get(self, act_id: str, article: str, lang: str | None = None) -> Article | None:
         """The record of ``article`` of ``act_id`` in ``lang`` (or Russian, then any language)."""
         for candidate in ([lang] if lang else []) + ["ru", "kk"]:
-            hit = self._by_key.get((act_id, article, candidate))
+            hit = self.exact(act_id, article, candidate)
             if hit is not None:
                 return hit
         return None

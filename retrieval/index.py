@@ -110,7 +110,7 @@ def _groups(store: CorpusStore) -> dict[str, list[Article]]:
     """Articles by «act_id/lang», the unit of incremental rebuilds (the store hashes these)."""
     groups: dict[str, list[Article]] = {}
     for a in store.articles:
-        if store._by_key.get((a.act_id, a.article, a.lang)) is a:  # skip shadowed duplicates
+        if store.exact(a.act_id, a.article, a.lang) is a:  # skip shadowed duplicates
             groups.setdefault(f"{a.act_id}/{a.lang}", []).append(a)
     return groups
 
