@@ -45,7 +45,7 @@ def main() -> None:
     embedder = HashEmbedder(8)  # dense is switched off; the index still needs vectors
     rows = []
     for variant in VARIANTS:
-        cfg = RetrievalConfig(dense_weight=0.0, title_chunks=False, **variant)
+        cfg = RetrievalConfig(dense_weight=0.0, gloss_weight=0.0, title_chunks=False, **variant)
         data, _ = build_index(store, cfg, embedder)
         searcher = Searcher(data, embedder, cfg, store=store)
         row = {"variant": variant}

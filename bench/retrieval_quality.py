@@ -29,7 +29,7 @@ from retrieval.config import load_retrieval_config  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
 METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
-MODES = {"bm25": {"dense_weight": 0.0}, "dense": {"lexical_weight": 0.0}, "fusion": {}}
+MODES = {"bm25": {"dense_weight": 0.0, "gloss_weight": 0.0}, "dense": {"lexical_weight": 0.0}, "fusion": {}}
 
 
 def load_questions(path: Path, act_ids: set[str]) -> list[dict]:

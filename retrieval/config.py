@@ -47,14 +47,11 @@ class RetrievalConfig:
     fusion: str = "rrf"  # "rrf" (reciprocal rank) | "score" (sum of z-scored raw scores)
     rrf_k: int = 30
     candidates: int = 200  # how deep each list is read before fusion
-    act_prior: float = 0.0  # boost articles of the acts that dominate the top results (Searcher.act_prior)
-    lang_pools: bool = False  # rank each language's chunks apart and merge them by z-score (see Searcher.dense_ranking)
     query_expansion: bool = True  # add the statute's words for everyday ones (retrieval.thesaurus) to BM25
     expansion_weight: float = 0.5  # BM25 weight of the added words relative to the question's own
-    dense_sentences: int = 0  # also embed up to this many sentences of a question apiece (max over them)
     dense_expansion: bool = True  # also append them to the question the embedder sees
     translation_weight: float = 1.0  # BM25 weight of the Russian terms a Kazakh question translates to
-    dense_translation: bool = False  # also append those Russian terms to a Kazakh question for the embedder
+    gloss_weight: float = 2.0  # RRF weight of a Kazakh question's Russian gloss embedded and searched over Russian chunks
 
     def __post_init__(self) -> None:
         for key, allowed in CHOICES.items():

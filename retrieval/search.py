@@ -13,7 +13,6 @@ chunk of that text closest to the question.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,14 +20,13 @@ from typing import Any, Sequence
 import numpy as np
 
 from corpora.store import CorpusStore, load_store
-from retrieval.analysis import analyzer, detect_lang
+from retrieval.analysis import analyzer, detect_lang, tokens
 from retrieval.crosslingual import translate
+from retrieval.glossary import gloss, glossary_table
 from retrieval.config import RetrievalConfig, default_index_dir, load_retrieval_config
 from retrieval.index import IndexData, check_compatible, load_index, read_manifest
 from retrieval.thesaurus import KK_THESAURUS, RU_THESAURUS, expand, expansion_table
 from retrieval.types import Hit
-
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
 @dataclass
@@ -54,6 +52,7 @@ class Searcher:
         self._analyzers = {lang: analyzer(lang, lex["ru_analyzer"], lex["kk_analyzer"]) for lang in ("ru", "kk")}
         self._expansions = {"ru": expansion_table(self._analyzers["ru"], RU_THESAURUS),
                             "kk": expansion_table(self._analyzers["kk"], KK_THESAURUS)}
+        self._glossary = glossary_table(self._analyzers["ru"])
         key_ids: dict[tuple[str, str], int] = {}
         self._key_of_chunk = np.array([key_ids.setdefault((c.act_id, c.article), len(key_ids)) for c in data.chunks],
                                       dtype=np.int64)
@@ -67,11 +66,6 @@ class Searcher:
         self._doc_lang = np.array([d.lang for d in data.lexical_docs])
         self._doc_act = np.array([d.act_id for d in data.lexical_docs])
         self._doc_repealed = np.array([d.repealed for d in data.lexical_docs], dtype=bool)
-        self._act_langs: dict[str, set[str]] = {}
-        for c in data.chunks:
-            self._act_langs.setdefault(c.act_id, set()).add(c.lang)
-        self._act_langs_all = {c.lang for c in data.chunks}
-        self._pool_cache: dict[str, list[np.ndarray]] = {}
         self._chunks_of_key: dict[int, list[int]] = {}
         for i, key in enumerate(self._key_of_chunk.tolist()):
             self._chunks_of_key.setdefault(key, []).append(i)
@@ -116,27 +110,28 @@ class Searcher:
         """The ``k`` best articles for ``query``; filters: act id(s), language, repealed articles."""
         return self.search_many([query], k, act, lang, include_repealed)[0]
 
-    def _dense_queries(self, query: str) -> list[str]:
-        """What the embedder is asked: the question, plus each of its sentences when it has several.
-
-        Everyday questions tell a story and then ask («Уволился 31 августа. Когда должны выплатить
-        расчёт?»); each sentence may point at a different article.
-        """
-        texts = [self._dense_text(query)]
-        if self.config.dense_sentences:
-            parts = [p.strip() for p in _SENTENCE.split(query) if len(p.strip()) >= 15]
-            if len(parts) > 1:
-                texts += [self._dense_text(p) for p in parts[: self.config.dense_sentences]]
-        return texts
-
     def _dense_text(self, query: str) -> str:
         """The question as the embedder sees it: as asked, or with the thesaurus's statute words appended."""
         qlang = detect_lang(query)
         terms = self._analyzers[qlang](query)
         extra = expand(terms, self._expansions[qlang]) if self.config.dense_expansion else []
-        if qlang == "kk" and self.config.dense_translation:
-            extra += translate(terms, self.data.lexicon)
         return f"{query} ({' '.join(extra)})" if extra else query
+
+    def russian_terms(self, query: str) -> list[str]:
+        """A Kazakh question's Russian gloss: glossary and learned-lexicon terms, thesaurus-expanded."""
+        terms = self._analyzers["kk"](query)
+        # the glossary matches word beginnings itself; the stemmer can cut too deep («қайтаруға» → «қай»)
+        russian = gloss(tokens(query) + terms, self._glossary)
+        russian += [t for t in translate(terms, self.data.lexicon) if t not in russian]
+        if self.config.query_expansion:
+            russian += expand(russian, self._expansions["ru"])
+        return russian
+
+    def _gloss_text(self, query: str) -> str | None:
+        """What the embedder is asked in Russian for a Kazakh question (None for a Russian one)."""
+        if self.config.gloss_weight <= 0 or detect_lang(query) != "kk":
+            return None
+        return " ".join(self.russian_terms(query)) or None
 
     def search_many(self, queries: Sequence[str], k: int = 10, act: str | Sequence[str] | None = None,
                     lang: str | None = None, include_repealed: bool = False, batch_size: int = 32) -> list[list[Hit]]:
@@ -144,12 +139,14 @@ class Searcher:
         out: list[list[Hit]] = []
         for start in range(0, len(queries), batch_size):
             batch = list(queries[start:start + batch_size])
-            texts = [self._dense_queries(q) for q in batch]
-            vectors = self.embedder.encode_queries([t for ts in texts for t in ts])
-            offset = 0
-            for q, ts in zip(batch, texts):
-                out.append(self._search(q, vectors[offset:offset + len(ts)], k, act, lang, include_repealed))
-                offset += len(ts)
+            glosses = [self._gloss_text(q) for q in batch]
+            vectors = self.embedder.encode_queries([self._dense_text(q) for q in batch] + [g for g in glosses if g])
+            gloss_row = len(batch)
+            for i, (q, g) in enumerate(zip(batch, glosses)):
+                gloss_vec = None
+                if g:
+                    gloss_vec, gloss_row = vectors[gloss_row], gloss_row + 1
+                out.append(self._search(q, vectors[i], k, act, lang, include_repealed, gloss_vec))
         return out
 
     def _mask(self, acts: np.ndarray, langs: np.ndarray, repealed: np.ndarray, act, lang, include_repealed) -> np.ndarray | None:
@@ -163,50 +160,8 @@ class Searcher:
             mask &= ~repealed
         return None if mask.all() else mask
 
-    def _pools(self, qlang: str, lang: str | None) -> list[np.ndarray] | None:
-        """Chunk masks searched apart for a question in ``qlang``, or None for one pool of everything.
-
-        A multilingual embedder finds any text in the question's language closer than most texts in
-        another, whatever they say. So each language is ranked on its own: the question's language
-        over all acts that have it, every other language only over acts that lack a text in the
-        question's language (the same article in two languages would only repeat itself).
-        """
-        if lang is not None or not self.config.lang_pools or len(self._act_langs_all) < 2:
-            return None
-        pools = self._pool_cache.get(qlang)
-        if pools is None:
-            acts_with_qlang = {a for a, langs in self._act_langs.items() if qlang in langs}
-            pools = [self._chunk_lang == qlang]
-            for other in sorted(self._act_langs_all - {qlang}):
-                pool = (self._chunk_lang == other) & ~np.isin(self._chunk_act, sorted(acts_with_qlang))
-                if pool.any():
-                    pools.append(pool)
-            self._pool_cache[qlang] = pools
-        return pools
-
-    def dense_ranking(self, qvec: np.ndarray, mask: np.ndarray | None, qlang: str = "ru", lang: str | None = None) -> _Ranked:
-        """Articles by their best chunk's similarity to the query; language pools merged by z-score."""
-        pools = self._pools(qlang, lang)
-        if pools is None:
-            return self._dense_pool(qvec, mask)
-        if len(pools) == 1:
-            return self._dense_pool(qvec, pools[0] if mask is None else pools[0] & mask)
-        ids_all, z_all = [], []
-        for pool in pools:
-            allowed = pool if mask is None else pool & mask
-            if not allowed.any():
-                continue
-            ids, sims = self.data.dense.search(qvec, self.config.candidates, allowed=np.flatnonzero(allowed))
-            if len(ids):
-                ids_all.append(ids)
-                z_all.append((sims - sims.mean()) / (sims.std() + 1e-6))
-        if not ids_all:
-            return _Ranked([], {}, {})
-        ids, z = np.concatenate(ids_all), np.concatenate(z_all)
-        order = np.argsort(-z, kind="stable")
-        return self._fold(ids[order], self._key_of_chunk, z[order])
-
-    def _dense_pool(self, qvec: np.ndarray, mask: np.ndarray | None) -> _Ranked:
+    def dense_ranking(self, qvec: np.ndarray, mask: np.ndarray | None) -> _Ranked:
+        """Articles by their best chunk's similarity to the query vector."""
         n = self.config.candidates
         if mask is None:
             ids, sims = self.data.dense.search(qvec, n)
@@ -226,10 +181,8 @@ class Searcher:
             extra = expand(terms, self._expansions[qlang])
             if extra:
                 scores = scores + self.config.expansion_weight * self.data.lexical.scores(extra)
-        if qlang == "kk" and self.config.translation_weight > 0 and self.data.lexicon:
-            russian = translate(terms, self.data.lexicon)
-            if self.config.query_expansion:
-                russian += expand(russian, self._expansions["ru"])
+        if qlang == "kk" and self.config.translation_weight > 0:
+            russian = self.russian_terms(query)
             if russian:
                 scores = scores + self.config.translation_weight * self.data.lexical.scores(russian)
         if mask is not None:
@@ -254,11 +207,14 @@ class Searcher:
                 ranked.keys.append(key)
         return ranked
 
-    def fuse(self, dense: _Ranked, lexical: _Ranked) -> dict[int, float]:
-        """Weighted reciprocal-rank fusion of two article rankings (or, with ``fusion=score``, a sum of z-scores)."""
+    def fuse(self, dense: _Ranked, lexical: _Ranked, glossed: _Ranked | None = None) -> dict[int, float]:
+        """Weighted reciprocal-rank fusion of the article rankings (or, with ``fusion=score``, a sum of z-scores)."""
         cfg = self.config
         scores: dict[int, float] = {}
-        for weight, ranked in ((cfg.dense_weight, dense), (cfg.lexical_weight, lexical)):
+        lists = [(cfg.dense_weight, dense), (cfg.lexical_weight, lexical)]
+        if glossed is not None:
+            lists.append((cfg.gloss_weight, glossed))
+        for weight, ranked in lists:
             if weight <= 0 or not ranked.keys:
                 continue
             if cfg.fusion == "score":  # z-scores of the raw scores over the list; absent = the list's minimum
@@ -272,35 +228,20 @@ class Searcher:
                 scores[key] = scores.get(key, 0.0) + weight / (cfg.rrf_k + rank)
         return scores
 
-    def act_prior(self, scores: dict[int, float], depth: int = 30) -> dict[int, float]:
-        """Favour the acts the best-scored articles come from: a question is usually about one act.
-
-        Each act's share of the fused score mass among the top ``depth`` articles multiplies its
-        articles' scores by (1 + act_prior · share).
-        """
-        top = sorted(scores, key=lambda key: -scores[key])[:depth]
-        mass: dict[str, float] = {}
-        for key in top:
-            mass[self.keys[key][0]] = mass.get(self.keys[key][0], 0.0) + max(scores[key], 0.0)
-        total = sum(mass.values()) or 1.0
-        return {key: value * (1.0 + self.config.act_prior * mass.get(self.keys[key][0], 0.0) / total)
-                for key, value in scores.items()}
-
-    def _search(self, query: str, qvecs: np.ndarray, k: int, act, lang, include_repealed) -> list[Hit]:
-        """One question: ``qvecs`` holds its query vector(s), the question's own first."""
+    def _search(self, query: str, qvec: np.ndarray, k: int, act, lang, include_repealed,
+                gloss_vec: np.ndarray | None = None) -> list[Hit]:
+        """One question with its query vector; ``gloss_vec`` is a Kazakh question's Russian gloss,
+        searched over Russian chunks only."""
         qlang = detect_lang(query)
         chunk_mask = self._mask(self._chunk_act, self._chunk_lang, self._chunk_repealed, act, lang, include_repealed)
         doc_mask = self._mask(self._doc_act, self._doc_lang, self._doc_repealed, act, lang, include_repealed)
-        qvecs = np.atleast_2d(qvecs)
-        qvec = qvecs[0]
-        dense = _Ranked([], {}, {})
-        if self.config.dense_weight > 0:
-            rankings = [self.dense_ranking(v, chunk_mask, qlang, lang) for v in qvecs]
-            dense = rankings[0] if len(rankings) == 1 else _merge_max(rankings)
+        dense = self.dense_ranking(qvec, chunk_mask) if self.config.dense_weight > 0 else _Ranked([], {}, {})
         lexical = self.lexical_ranking(query, qlang, doc_mask) if self.config.lexical_weight > 0 else _Ranked([], {}, {})
-        scores = self.fuse(dense, lexical)
-        if self.config.act_prior > 0 and scores:
-            scores = self.act_prior(scores)
+        glossed = None
+        if gloss_vec is not None and lang in (None, "ru"):
+            ru_mask = self._chunk_lang == "ru" if chunk_mask is None else chunk_mask & (self._chunk_lang == "ru")
+            glossed = self.dense_ranking(gloss_vec, ru_mask) if ru_mask.any() else None
+        scores = self.fuse(dense, lexical, glossed)
         order = sorted(scores, key=lambda key: -scores[key])[:k]
         hits = []
         for rank, key in enumerate(order, 1):
@@ -324,18 +265,6 @@ class Searcher:
         with_body = [c for c in candidates if not self._chunk_is_title[c]] or candidates
         sims = self.data.vectors[with_body] @ qvec
         return with_body[int(np.argmax(sims))]
-
-
-def _merge_max(rankings: list[_Ranked]) -> _Ranked:
-    """Article rankings of several query vectors merged: each article at its best score over them."""
-    merged = _Ranked([], {}, {})
-    for ranked in rankings:
-        for key in ranked.keys:
-            if key not in merged.scores or ranked.scores[key] > merged.scores[key]:
-                merged.scores[key] = ranked.scores[key]
-                merged.best[key] = ranked.best[key]
-    merged.keys = sorted(merged.scores, key=lambda key: -merged.scores[key])
-    return merged
 
 
 def hits_to_json(hits: list[Hit]) -> list[dict[str, Any]]:

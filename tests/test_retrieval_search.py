@@ -70,3 +70,20 @@ def test_index_of_another_corpus_or_embedder_is_refused(home, tmp_path):
     write_corpus(home / "corpus", articles() + [art(CONSUMER, "ru", "32", "Новая статья", "Текст.", "ЗПП")])
     with pytest.raises(IndexError_, match="built from corpus"):
         Searcher.load(home / "index", store_dir=home / "corpus")
+
+
+def test_kazakh_question_reaches_a_russian_only_act_through_the_gloss(home):
+    question = "Дүкеннен сатып алған тауарды қайтаруға бола ма?"  # the Consumer Protection Law has no Kazakh text
+
+    def top(**weights):
+        s = Searcher.load(home / "index", store_dir=home / "corpus", config=RetrievalConfig(**weights))
+        return s, s.search(question, k=3)
+
+    _, bm25_plain = top(dense_weight=0.0, gloss_weight=0.0, translation_weight=0.0)
+    assert CONSUMER not in {h.act_id for h in bm25_plain}  # no Kazakh word occurs in the Russian text
+    _, bm25_glossed = top(dense_weight=0.0, gloss_weight=0.0)
+    assert (bm25_glossed[0].act_id, bm25_glossed[0].article) == (CONSUMER, "30")
+    searcher, gloss_only = top(dense_weight=0.0, lexical_weight=0.0)
+    assert gloss_only[0].act_id == CONSUMER  # the gloss alone, embedded and searched over Russian chunks
+    assert {"товар", "магазин", "возврат"} <= set(searcher.russian_terms(question))
+    assert searcher._gloss_text("Сколько дней отпуска?") is None  # a Russian question has no gloss
