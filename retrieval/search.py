@@ -30,6 +30,17 @@ from retrieval.types import Hit
 
 
 @dataclass
+class Question:
+    """A question as the searcher uses it (see :meth:`Searcher.analyse`)."""
+
+    text: str
+    lang: str  # "ru" | "kk", by its letters
+    terms: list[str]  # lemmas / stems, stopwords dropped
+    extra: list[str]  # the statute's words for its everyday ones (thesaurus)
+    russian: list[str]  # a Kazakh question's Russian gloss (glossary + learned lexicon); [] for Russian
+
+
+@dataclass
 class _Ranked:
     """An article-level ranking: article key ids in order, with the best element (chunk/doc) of each."""
 
@@ -110,35 +121,36 @@ class Searcher:
         """The ``k`` best articles for ``query``; filters: act id(s), language, repealed articles."""
         return self.search_many([query], k, act, lang, include_repealed)[0]
 
-    def _dense_text(self, query: str) -> str:
+    def analyse(self, query: str) -> Question:
+        """The question once analysed: its language, terms, thesaurus terms and (Kazakh) Russian gloss."""
+        lang = detect_lang(query)
+        terms = self._analyzers[lang](query)
+        extra = expand(terms, self._expansions[lang])
+        russian: list[str] = []
+        if lang == "kk":
+            # the glossary matches word beginnings itself; the stemmer can cut too deep («қайтаруға» → «қай»)
+            russian = gloss(tokens(query) + terms, self._glossary)
+            russian += [t for t in translate(terms, self.data.lexicon) if t not in russian]
+            if self.config.query_expansion:
+                russian += expand(russian, self._expansions["ru"])
+        return Question(query, lang, terms, extra, russian)
+
+    def _dense_text(self, q: Question) -> str:
         """The question as the embedder sees it: as asked, or with the thesaurus's statute words appended."""
-        qlang = detect_lang(query)
-        terms = self._analyzers[qlang](query)
-        extra = expand(terms, self._expansions[qlang]) if self.config.dense_expansion else []
-        return f"{query} ({' '.join(extra)})" if extra else query
+        return f"{q.text} ({' '.join(q.extra)})" if q.extra and self.config.dense_expansion else q.text
 
-    def russian_terms(self, query: str) -> list[str]:
-        """A Kazakh question's Russian gloss: glossary and learned-lexicon terms, thesaurus-expanded."""
-        terms = self._analyzers["kk"](query)
-        # the glossary matches word beginnings itself; the stemmer can cut too deep («қайтаруға» → «қай»)
-        russian = gloss(tokens(query) + terms, self._glossary)
-        russian += [t for t in translate(terms, self.data.lexicon) if t not in russian]
-        if self.config.query_expansion:
-            russian += expand(russian, self._expansions["ru"])
-        return russian
-
-    def _gloss_text(self, query: str) -> str | None:
+    def _gloss_text(self, q: Question) -> str | None:
         """What the embedder is asked in Russian for a Kazakh question (None for a Russian one)."""
-        if self.config.gloss_weight <= 0 or detect_lang(query) != "kk":
+        if self.config.gloss_weight <= 0 or not q.russian:
             return None
-        return " ".join(self.russian_terms(query)) or None
+        return " ".join(q.russian)
 
     def search_many(self, queries: Sequence[str], k: int = 10, act: str | Sequence[str] | None = None,
                     lang: str | None = None, include_repealed: bool = False, batch_size: int = 32) -> list[list[Hit]]:
         """:meth:`search` for many queries, embedding them in batches."""
         out: list[list[Hit]] = []
         for start in range(0, len(queries), batch_size):
-            batch = list(queries[start:start + batch_size])
+            batch = [self.analyse(q) for q in queries[start:start + batch_size]]
             glosses = [self._gloss_text(q) for q in batch]
             vectors = self.embedder.encode_queries([self._dense_text(q) for q in batch] + [g for g in glosses if g])
             gloss_row = len(batch)
@@ -173,18 +185,13 @@ class Searcher:
             ids, sims = self.data.dense.search(qvec, n, allowed=np.flatnonzero(mask))
         return self._fold(ids, self._key_of_chunk, sims)
 
-    def lexical_ranking(self, query: str, qlang: str, mask: np.ndarray | None) -> _Ranked:
-        """Articles by their best BM25 document for the analysed query."""
-        terms = self._analyzers[qlang](query)
-        scores = self.data.lexical.scores(terms)
-        if self.config.query_expansion and self.config.expansion_weight > 0:
-            extra = expand(terms, self._expansions[qlang])
-            if extra:
-                scores = scores + self.config.expansion_weight * self.data.lexical.scores(extra)
-        if qlang == "kk" and self.config.translation_weight > 0:
-            russian = self.russian_terms(query)
-            if russian:
-                scores = scores + self.config.translation_weight * self.data.lexical.scores(russian)
+    def lexical_ranking(self, q: Question, mask: np.ndarray | None) -> _Ranked:
+        """Articles by their best BM25 document for the analysed question."""
+        scores = self.data.lexical.scores(q.terms)
+        if q.extra and self.config.query_expansion and self.config.expansion_weight > 0:
+            scores = scores + self.config.expansion_weight * self.data.lexical.scores(q.extra)
+        if q.russian and self.config.translation_weight > 0:
+            scores = scores + self.config.translation_weight * self.data.lexical.scores(q.russian)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         n = min(self.config.candidates, len(scores))
@@ -228,15 +235,15 @@ class Searcher:
                 scores[key] = scores.get(key, 0.0) + weight / (cfg.rrf_k + rank)
         return scores
 
-    def _search(self, query: str, qvec: np.ndarray, k: int, act, lang, include_repealed,
+    def _search(self, q: Question, qvec: np.ndarray, k: int, act, lang, include_repealed,
                 gloss_vec: np.ndarray | None = None) -> list[Hit]:
         """One question with its query vector; ``gloss_vec`` is a Kazakh question's Russian gloss,
         searched over Russian chunks only."""
-        qlang = detect_lang(query)
+        qlang = q.lang
         chunk_mask = self._mask(self._chunk_act, self._chunk_lang, self._chunk_repealed, act, lang, include_repealed)
         doc_mask = self._mask(self._doc_act, self._doc_lang, self._doc_repealed, act, lang, include_repealed)
         dense = self.dense_ranking(qvec, chunk_mask) if self.config.dense_weight > 0 else _Ranked([], {}, {})
-        lexical = self.lexical_ranking(query, qlang, doc_mask) if self.config.lexical_weight > 0 else _Ranked([], {}, {})
+        lexical = self.lexical_ranking(q, doc_mask) if self.config.lexical_weight > 0 else _Ranked([], {}, {})
         glossed = None
         if gloss_vec is not None and lang in (None, "ru"):
             ru_mask = self._chunk_lang == "ru" if chunk_mask is None else chunk_mask & (self._chunk_lang == "ru")

@@ -85,5 +85,5 @@ def test_kazakh_question_reaches_a_russian_only_act_through_the_gloss(home):
     assert (bm25_glossed[0].act_id, bm25_glossed[0].article) == (CONSUMER, "30")
     searcher, gloss_only = top(dense_weight=0.0, lexical_weight=0.0)
     assert gloss_only[0].act_id == CONSUMER  # the gloss alone, embedded and searched over Russian chunks
-    assert {"товар", "магазин", "возврат"} <= set(searcher.russian_terms(question))
-    assert searcher._gloss_text("Сколько дней отпуска?") is None  # a Russian question has no gloss
+    assert {"товар", "магазин", "возврат"} <= set(searcher.analyse(question).russian)
+    assert searcher.analyse("Сколько дней отпуска?").russian == []  # a Russian question has no gloss
