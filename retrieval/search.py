@@ -6,7 +6,10 @@ Reciprocal-rank fusion then scores article ``a`` as
 
     w_dense / (rrf_k + rank_dense(a)) + w_lexical / (rrf_k + rank_lexical(a))
 
-(a list the article is absent from adds nothing). The hit's language is the filter's, else the
+(a list the article is absent from adds nothing). A Kazakh question adds a third list,
+``w_gloss / (rrf_k + rank_gloss(a))``: its Russian gloss (:mod:`retrieval.glossary`, the learned
+lexicon) embedded and searched over Russian chunks only, since most acts have no Kazakh text and a
+small multilingual embedder prefers any Kazakh text to the right Russian one. The hit's language is the filter's, else the
 question's when the article has a text in it, else that of its best chunk; its snippet is the
 chunk of that text closest to the question.
 """
