@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from corpora.atomic import write_json
+
 DEFAULT_QUESTIONS = ["Работник поменял фамилию. Как оформить?", "Жұмыскер тегін ауыстырды. Қалай рәсімдеу керек?"]
 
 
@@ -53,8 +55,7 @@ def main() -> None:
     for r in rows:
         stages = ", ".join(f"{k.removesuffix('_ms')} {v:g}" for k, v in r["stages_ms_median"].items())
         print(f"{r['question'][:50]:<50} {r['wall_s_median']:>14.3f} {r['wall_s_max']:>11.3f}  {stages}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(args.out, rows)
     print(f"wrote {args.out}")
 
 

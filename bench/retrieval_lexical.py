@@ -8,7 +8,6 @@ with a Kazakh text) and bench/data/labour_dev.jsonl. Prints a table and writes J
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from corpora.atomic import write_json  # noqa: E402
 from corpora.store import load_store  # noqa: E402
 from retrieval.config import RetrievalConfig  # noqa: E402
 from retrieval.embedders import HashEmbedder  # noqa: E402
@@ -55,8 +55,7 @@ def main() -> None:
         label = " ".join(f"{k}={v}" for k, v in variant.items())
         print(f"{label:<62}" + "  ".join(f"{n}: R@10 {row[n]['recall@10']:.3f} MRR {row[n]['mrr']:.3f}" for n in sets), flush=True)
     out = REPO / "docs" / "retrieval_lexical.json"
-    out.write_text(json.dumps({"n": {k: len(v) for k, v in sets.items()}, "rows": rows}, ensure_ascii=False, indent=2) + "\n",
-                   encoding="utf-8")
+    write_json(out, {"n": {k: len(v) for k, v in sets.items()}, "rows": rows})
     print(f"wrote {out}")
 
 

@@ -23,6 +23,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from corpora.atomic import write_json  # noqa: E402
 from corpora.settings import parse_overrides  # noqa: E402
 from evaluation.retrieval_metrics import retrieval_scores  # noqa: E402
 from retrieval.config import load_retrieval_config  # noqa: E402
@@ -125,8 +126,7 @@ def main() -> None:
     report = {"index": searcher.data.manifest, "overrides": overrides, "seconds": round(time.perf_counter() - t0, 1),
               "results": results}
     report["index"] = {k: v for k, v in searcher.data.manifest.items() if k != "corpus"}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(args.out, report)
     if set(modes) == set(MODES):
         plot({k: v for k, v in results.items() if k in ("zann-open", "labour-dev")} or results, args.plot)
         print(f"wrote {args.out} and {args.plot}")

@@ -22,6 +22,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from corpora.atomic import write_json  # noqa: E402
 from corpora.store import load_store  # noqa: E402
 from retrieval.config import default_index_dir, load_retrieval_config  # noqa: E402
 
@@ -121,8 +122,7 @@ def main() -> None:
             ("cite parse+resolve p50 ms", result["cite_ms"].get("p50")), ("cite parse+resolve p99 ms", result["cite_ms"].get("p99"))]
     for name, value in rows:
         print(f"{name:<34}{value if value is not None else '-':>12}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_json(args.out, result)
     print(f"wrote {args.out}")
 
 
