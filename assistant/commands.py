@@ -140,8 +140,6 @@ def chat(generator, adapter, k, act, no_retrieval, config_path, overrides) -> No
 @click.argument("streamlit_args", nargs=-1, type=click.UNPROCESSED)
 def app(config_path, streamlit_args) -> None:
     """Start the Streamlit app; further arguments go to `streamlit run` (e.g. --server.port 8599 --server.headless true)."""
-    import subprocess
-
     try:
         import streamlit  # noqa: F401
     except ImportError as exc:
@@ -153,4 +151,6 @@ def app(config_path, streamlit_args) -> None:
     if config_path:
         env["KZLEGAL_ASSISTANT_CONFIG"] = str(Path(config_path).resolve())
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_args]
-    sys.exit(subprocess.call(cmd, env=env))
+    # exec, not a child process: a signal to `kzlegal app` (Ctrl-C, a supervisor's SIGTERM) reaches
+    # streamlit itself instead of leaving it running as an orphan
+    os.execve(sys.executable, cmd, env)

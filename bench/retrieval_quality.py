@@ -5,6 +5,11 @@ Questions are JSONL rows ``{"id", "lang", "question", "citations": [{"act_id", "
 scored against the cited articles of indexed acts) and our own Labour Code dev set
 (bench/data/labour_dev.jsonl). Prints a table, writes JSON and a bar chart.
 
+Modes: ``bm25`` and ``dense`` alone, their ``fusion`` (the statute texts only), and ``+examples``:
+the fusion plus the votes of the index's example questions (retrieval/examples.py). The example
+bank usually holds zann-bench-open itself, so ``+examples`` is cross-fitted: each half of a
+question set is scored with a bank from which every question of that half has been removed.
+
     python bench/retrieval_quality.py                       # index at .kzlegal/index
     python bench/retrieval_quality.py --split half          # dev/test halves of zann (overfitting check)
     python bench/retrieval_quality.py dense_weight=1.5      # query-time config overrides
@@ -30,7 +35,10 @@ from retrieval.config import load_retrieval_config  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
 METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
-MODES = {"bm25": {"dense_weight": 0.0, "gloss_weight": 0.0}, "dense": {"lexical_weight": 0.0}, "fusion": {}}
+MODES = {"bm25": {"dense_weight": 0.0, "gloss_weight": 0.0, "example_weight": 0.0},
+         "dense": {"lexical_weight": 0.0, "example_weight": 0.0},
+         "fusion": {"example_weight": 0.0},
+         "+examples": {}}
 
 
 def load_questions(path: Path, act_ids: set[str]) -> list[dict]:
@@ -52,9 +60,21 @@ def half(q: dict) -> str:
 
 
 def score(searcher: Searcher, questions: list[dict], k: int = 10) -> tuple[dict[str, float], list[dict]]:
-    results = searcher.search_many([q["question"] for q in questions], k=k)
+    """Mean and per-question scores; the example bank never holds a question of the half being scored."""
+    bank = searcher.data.examples
+    results: dict[str, list] = {}
+    try:
+        for part in ("dev", "test"):
+            subset = [q for q in questions if half(q) == part]
+            if bank:
+                searcher.data.examples = bank.without(q["question"] for q in subset)
+            for q, hits in zip(subset, searcher.search_many([q["question"] for q in subset], k=k)):
+                results[q["id"]] = hits
+    finally:
+        searcher.data.examples = bank
     rows = []
-    for q, hits in zip(questions, results):
+    for q in questions:
+        hits = results[q["id"]]
         relevant = {(c["act_id"], str(c["article"])) for c in q["citations"]}
         rows.append({"id": q["id"], "lang": q.get("lang"), **retrieval_scores([(h.act_id, h.article) for h in hits], relevant, k)})
     means = {m: float(np.mean([r[m] for r in rows])) for m in METRICS} if rows else {}
@@ -90,7 +110,7 @@ def main() -> None:
     ap.add_argument("--zann", type=Path, default=REPO.parent / "shared" / "datasets" / "zann-bench-open.jsonl")
     ap.add_argument("--labour", type=Path, default=REPO / "bench" / "data" / "labour_dev.jsonl")
     ap.add_argument("--split", choices=["none", "half"], default="none", help="also score zann's dev/test halves")
-    ap.add_argument("--modes", default=",".join(MODES), help="comma-separated: bm25,dense,fusion")
+    ap.add_argument("--modes", default=",".join(MODES), help="comma-separated: bm25,dense,fusion,+examples")
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "retrieval_quality.json")
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "retrieval_quality.png")
     ap.add_argument("overrides", nargs="*", help="query-time config overrides key=value")
@@ -118,14 +138,13 @@ def main() -> None:
         searcher.config = load_retrieval_config(None, {**overrides, **MODES[mode]})
         for name, qs in sets.items():
             results[name][mode], _ = score(searcher, qs)
-    print(f"{'set':<16}{'n':>5}  {'mode':<7}" + "".join(f"{m:>11}" for m in METRICS))
+    print(f"{'set':<16}{'n':>5}  {'mode':<10}" + "".join(f"{m:>11}" for m in METRICS))
     for name in sets:
         for mode in modes:
             vals = results[name][mode]
-            print(f"{name:<16}{results[name]['n']:>5}  {mode:<7}" + "".join(f"{vals[m]:>11.3f}" for m in METRICS))
-    report = {"index": searcher.data.manifest, "overrides": overrides, "seconds": round(time.perf_counter() - t0, 1),
-              "results": results}
-    report["index"] = {k: v for k, v in searcher.data.manifest.items() if k != "corpus"}
+            print(f"{name:<16}{results[name]['n']:>5}  {mode:<10}" + "".join(f"{vals[m]:>11.3f}" for m in METRICS))
+    report = {"index": {k: v for k, v in searcher.data.manifest.items() if k != "corpus"}, "overrides": overrides,
+              "seconds": round(time.perf_counter() - t0, 1), "results": results}
     write_json(args.out, report)
     if set(modes) == set(MODES):
         plot({k: v for k, v in results.items() if k in ("zann-open", "labour-dev")} or results, args.plot)

@@ -56,12 +56,27 @@ def run_answers(predictions: str | Path, metric_set: str, cfg: EvalConfig, store
 
 def run_retrieval(questions: str | Path, searcher: SearcherLike, k: int, covered_only: bool, cfg: EvalConfig,
                   progress: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Search and score a labelled questions file with an already loaded searcher."""
+    """Search and score a labelled questions file with an already loaded searcher.
+
+    Questions that are also example questions of the index (retrieval.examples) are left out of
+    its example bank while they are scored: otherwise the score would measure memory, not search.
+    """
     items = load_questions(questions)
-    results, info = evaluate_retrieval(items, searcher, k=k, covered_only=covered_only, progress=progress)
+    index = getattr(searcher, "data", None)
+    bank = getattr(index, "examples", None)
+    notes = []
+    if bank:
+        index.examples = bank.without(q["question"] for q in items)
+        if len(index.examples) < len(bank):
+            notes.append(f"{len(bank) - len(index.examples)} of the index's example questions are in {questions}; "
+                         "they were left out of the example bank while scoring")
+    try:
+        results, info = evaluate_retrieval(items, searcher, k=k, covered_only=covered_only, progress=progress)
+    finally:
+        if bank:
+            index.examples = bank
     summary = aggregate(results, n_resamples=cfg.bootstrap_resamples, seed=cfg.bootstrap_seed, confidence=cfg.confidence)
     payload = {"questions": str(questions), **info, **summary}
-    notes = []
     if info["unlabelled"]:
         notes.append(f"{info['unlabelled']} of {info['total']} questions skipped: no cited articles to retrieve")
     if covered_only:

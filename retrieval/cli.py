@@ -57,10 +57,13 @@ def index() -> None:
 @click.option("--store", type=click.Path(path_type=Path), help="Corpus store directory (default: .kzlegal/corpus).")
 @click.option("--out", type=click.Path(path_type=Path), help="Index directory (default: .kzlegal/index).")
 @click.option("--full", is_flag=True, help="Re-embed everything instead of reusing unchanged acts.")
+@click.option("--examples", "example_files", multiple=True, type=click.Path(path_type=Path),
+              help="JSONL of labelled questions ({question, citations}) whose cited articles vote in search "
+                   "(default: the config's `examples`); repeatable. `examples=` indexes none.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="YAML config (default: configs/retrieval.yaml).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.argument("overrides", nargs=-1)
-def build_index_cmd(embedder, store, out, full, config_path, as_json, overrides) -> None:
+def build_index_cmd(embedder, store, out, full, example_files, config_path, as_json, overrides) -> None:
     """Chunk, embed and index the corpus store; acts whose text did not change are reused."""
     from corpora.settings import parse_overrides
     from corpora.store import load_store
@@ -71,6 +74,8 @@ def build_index_cmd(embedder, store, out, full, config_path, as_json, overrides)
     cfg = load_retrieval_config(config_path, parse_overrides(overrides))
     if embedder:
         cfg.embedder = embedder
+    if example_files:
+        cfg.examples = [str(p) for p in example_files]
     out = Path(out or cfg.index_dir or default_index_dir())
     corpus = load_store(store or cfg.store_dir)
     previous = None
@@ -90,6 +95,8 @@ def build_index_cmd(embedder, store, out, full, config_path, as_json, overrides)
                f"embedder {model.id}, dim {model.dim})")
     click.echo(f"  embedded {report.embedded} chunks in {report.embed_seconds:.1f} s "
                f"({report.chunks_per_s:.1f} chunks/s), reused {report.reused}; total {report.total_seconds:.1f} s")
+    if data.examples:
+        click.echo(f"  example questions: {len(data.examples)} from {', '.join(cfg.examples)}")
     if report.acts_reused:
         click.echo(f"  unchanged (reused): {', '.join(report.acts_reused)}")
     if report.acts_rebuilt:

@@ -5,7 +5,7 @@ repeats them so that a user can see and change them without reading code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpora.settings import CONFIG_DIR, ConfigError, home_dir, load_config
@@ -41,6 +41,7 @@ class RetrievalConfig:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     dense_index: str = "flat"  # "flat" (exact inner product) | "hnsw" | "ivf"
+    examples: list[str] = field(default_factory=list)  # JSONL files of labelled questions (retrieval.examples)
     # --- query ---
     dense_weight: float = 1.3
     lexical_weight: float = 1.0
@@ -52,13 +53,16 @@ class RetrievalConfig:
     dense_expansion: bool = True  # also append them to the question the embedder sees
     translation_weight: float = 1.0  # BM25 weight of the Russian terms a Kazakh question translates to
     gloss_weight: float = 2.0  # RRF weight of a Kazakh question's Russian gloss embedded and searched over Russian chunks
+    example_weight: float = 0.5  # RRF weight of the articles the nearest example questions cite
+    example_gate: int = 3  # examples stay out when dense's and BM25's top articles are each in the other's top N (0: never)
+    example_tau: float = 0.05  # how fast an example's vote fades with its distance from the closest one
 
     def __post_init__(self) -> None:
         for key, allowed in CHOICES.items():
             if getattr(self, key) not in allowed:
                 raise ConfigError(f"{key}: {getattr(self, key)!r} is not one of {', '.join(allowed)}")
-        if self.chunk_max_chars < 100 or self.candidates < 1 or self.rrf_k < 0:
-            raise ConfigError("chunk_max_chars must be ≥ 100, candidates ≥ 1 and rrf_k ≥ 0")
+        if self.chunk_max_chars < 100 or self.candidates < 1 or self.rrf_k < 0 or self.example_tau <= 0:
+            raise ConfigError("chunk_max_chars must be ≥ 100, candidates ≥ 1, rrf_k ≥ 0 and example_tau > 0")
 
 
 def default_index_dir() -> Path:

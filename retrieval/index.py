@@ -8,10 +8,13 @@ Layout of an index directory (written as a whole, atomically)::
     dense.faiss     # FAISS index over vectors.npy
     lexical.json    # what each BM25 document is: (act_id, article, lang, repealed, chunk or -1)
     lexicon.json    # Kazakh → Russian terms learned from bilingual articles (retrieval.crosslingual)
+    examples.json   # labelled example questions and their indexed cited articles (retrieval.examples)
+    examples.npy    # their query embeddings
     bm25/           # the bm25s index (its own save format)
 
 A rebuild reuses the chunks and vectors of every (act, language) whose corpus hash, chunking and
-embedder did not change, and embeds only the rest; any chunk text seen before is not re-embedded.
+embedder did not change, and embeds only the rest; any chunk text seen before is not re-embedded. The example questions (a few
+hundred) are embedded afresh on every build.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from retrieval.chunking import Chunk, chunk_article, heading
 from retrieval.config import RetrievalConfig
 from retrieval.crosslingual import learn_lexicon
 from retrieval.dense import DenseIndex
+from retrieval.examples import ExampleBank, build_bank, files_hash, load_bank, save_bank
 from retrieval.lexical import LexicalIndex
 
 INDEX_FORMAT = 1
@@ -66,6 +70,7 @@ class IndexData:
     lexical: LexicalIndex
     lexical_docs: list[LexicalDoc]
     lexicon: dict[str, list[str]] = field(default_factory=dict)  # Kazakh term → Russian terms
+    examples: ExampleBank | None = None  # labelled example questions (None: none)
 
 
 @dataclass
@@ -199,7 +204,11 @@ def build_index(store: CorpusStore, cfg: RetrievalConfig, embedder, previous: In
         lexicon = learn_lexicon(articles, analyzer("ru", cfg.ru_analyzer, cfg.kk_analyzer),
                                 analyzer("kk", cfg.ru_analyzer, cfg.kk_analyzer))
     manifest["counts"]["lexicon_terms"] = len(lexicon)
-    data = IndexData(manifest, chunks, matrix, DenseIndex.build(matrix, cfg.dense_index), lexical, lexical_docs, lexicon)
+    examples = build_bank(cfg.examples, embedder, {(a.act_id, a.article) for a in articles})
+    manifest["examples"] = {"files": [str(p) for p in cfg.examples], "hash": files_hash(cfg.examples),
+                            "questions": len(examples)}
+    data = IndexData(manifest, chunks, matrix, DenseIndex.build(matrix, cfg.dense_index), lexical, lexical_docs, lexicon,
+                     examples)
     report.total_seconds = time.perf_counter() - t0
     manifest["build"] = report.to_dict()
     return data, report
@@ -219,6 +228,8 @@ def save_index(data: IndexData, index_dir: str | Path) -> None:
         (tmp / "lexical.json").write_text(json.dumps([asdict(d) for d in data.lexical_docs], ensure_ascii=False),
                                           encoding="utf-8")
         (tmp / "lexicon.json").write_text(json.dumps(data.lexicon, ensure_ascii=False), encoding="utf-8")
+        if data.examples is not None:
+            save_bank(data.examples, tmp)
         (tmp / MANIFEST_FILE).write_text(json.dumps(data.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -260,9 +271,10 @@ def load_index(index_dir: str | Path) -> IndexData:
         lexical = LexicalIndex.load(index_dir / "bm25")
         lexical_docs = [LexicalDoc(**d) for d in json.loads((index_dir / "lexical.json").read_text(encoding="utf-8"))]
         lexicon = json.loads((index_dir / "lexicon.json").read_text(encoding="utf-8"))
+        examples = load_bank(index_dir, manifest["embedder"]["dim"])
     except (OSError, KeyError, ValueError, RuntimeError) as exc:
         raise IndexError_(f"the index at {index_dir} is damaged ({exc}); rebuild it with `kzlegal index build`") from exc
     if vectors.shape != (n, manifest["embedder"]["dim"]) or dense.size != n:
         raise IndexError_(f"the index at {index_dir} is inconsistent: {n} chunks, vectors {vectors.shape}, "
                           f"FAISS {dense.size}; rebuild it with `kzlegal index build`")
-    return IndexData(manifest, chunks, vectors, dense, lexical, lexical_docs, lexicon)
+    return IndexData(manifest, chunks, vectors, dense, lexical, lexical_docs, lexicon, examples)

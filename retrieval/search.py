@@ -9,9 +9,12 @@ Reciprocal-rank fusion then scores article ``a`` as
 (a list the article is absent from adds nothing). A Kazakh question adds a third list,
 ``w_gloss / (rrf_k + rank_gloss(a))``: its Russian gloss (:mod:`retrieval.glossary`, the learned
 lexicon) embedded and searched over Russian chunks only, since most acts have no Kazakh text and a
-small multilingual embedder prefers any Kazakh text to the right Russian one. The hit's language is the filter's, else the
-question's when the article has a text in it, else that of its best chunk; its snippet is the
-chunk of that text closest to the question.
+small multilingual embedder prefers any Kazakh text to the right Russian one. When the index holds
+example questions (:mod:`retrieval.examples`), the articles they cite, ranked by the examples'
+similarity-weighted votes, are a fourth list, ``w_example / (rrf_k + rank_example(a))``, unless the
+dense and BM25 lists agree on their top article (then the statute text has answered).
+The hit's language is the filter's, else the question's when the article has a text in it, else
+that of its best chunk; its snippet is the chunk of that text closest to the question.
 """
 from __future__ import annotations
 
@@ -73,6 +76,7 @@ class Searcher:
         self._key_of_doc = np.array([key_ids.setdefault((d.act_id, d.article), len(key_ids)) for d in data.lexical_docs],
                                     dtype=np.int64)
         self.keys = list(key_ids)
+        self._key_id = key_ids
         self._chunk_lang = np.array([c.lang for c in data.chunks])
         self._chunk_act = np.array([c.act_id for c in data.chunks])
         self._chunk_repealed = np.array([c.repealed for c in data.chunks], dtype=bool)
@@ -217,13 +221,40 @@ class Searcher:
                 ranked.keys.append(key)
         return ranked
 
-    def fuse(self, dense: _Ranked, lexical: _Ranked, glossed: _Ranked | None = None) -> dict[int, float]:
+    def _texts_agree(self, dense: _Ranked, lexical: _Ranked) -> bool:
+        """Whether the statute texts answered clearly: each list's top article is in the other's top ``example_gate``.
+
+        The example questions' votes act as a prior over the articles everyday questions need; a
+        practitioner's precise question, on which the embedder and BM25 agree, must not be pulled
+        toward them (measured: docs/retrieval.md, "Example questions").
+        """
+        g = self.config.example_gate
+        return (g > 0 and bool(dense.keys) and bool(lexical.keys)
+                and dense.keys[0] in lexical.keys[:g] and lexical.keys[0] in dense.keys[:g])
+
+    def example_ranking(self, qvec: np.ndarray, mask: np.ndarray | None) -> _Ranked:
+        """Articles by the votes of the example questions closest to the query vector (allowed chunks only)."""
+        bank = self.data.examples
+        if not bank or self.config.example_weight <= 0:
+            return _Ranked([], {}, {})
+        allowed = None if mask is None else set(self._key_of_chunk[mask].tolist())
+        votes = {}
+        for article, vote in bank.votes(qvec, self.config.example_tau).items():
+            key = self._key_id.get(article)
+            if key is not None and (allowed is None or key in allowed):
+                votes[key] = vote
+        return _Ranked(sorted(votes, key=lambda key: -votes[key]), {}, votes)
+
+    def fuse(self, dense: _Ranked, lexical: _Ranked, glossed: _Ranked | None = None,
+             examples: _Ranked | None = None) -> dict[int, float]:
         """Weighted reciprocal-rank fusion of the article rankings (or, with ``fusion=score``, a sum of z-scores)."""
         cfg = self.config
         scores: dict[int, float] = {}
         lists = [(cfg.dense_weight, dense), (cfg.lexical_weight, lexical)]
         if glossed is not None:
             lists.append((cfg.gloss_weight, glossed))
+        if examples is not None:
+            lists.append((cfg.example_weight, examples))
         for weight, ranked in lists:
             if weight <= 0 or not ranked.keys:
                 continue
@@ -251,7 +282,8 @@ class Searcher:
         if gloss_vec is not None and lang in (None, "ru"):
             ru_mask = self._chunk_lang == "ru" if chunk_mask is None else chunk_mask & (self._chunk_lang == "ru")
             glossed = self.dense_ranking(gloss_vec, ru_mask) if ru_mask.any() else None
-        scores = self.fuse(dense, lexical, glossed)
+        examples = None if self._texts_agree(dense, lexical) else self.example_ranking(qvec, chunk_mask)
+        scores = self.fuse(dense, lexical, glossed, examples)
         order = sorted(scores, key=lambda key: -scores[key])[:k]
         hits = []
         for rank, key in enumerate(order, 1):
