@@ -20,14 +20,34 @@ def run(*args, home, check=True):
 def home(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     write_corpus(home / "corpus")
-    run("index", "build", "--embedder", "hash:64", home=home)
+    # no example questions: the shipped config's ../shared file must not change what these tests see
+    run("index", "build", "--embedder", "hash:64", "examples=", home=home)
     return home
 
 
 def test_index_build_reports_and_reuses(home):
-    out = json.loads(run("index", "build", "--embedder", "hash:64", "--json", home=home).stdout)
+    out = json.loads(run("index", "build", "--embedder", "hash:64", "--json", "examples=", home=home).stdout)
     assert out["embedded"] == 0 and out["reused"] == out["chunks"] > 0
     assert out["manifest"]["embedder"]["id"] == "hash:64"
+    assert out["manifest"]["examples"] == {"files": [], "hash": out["manifest"]["examples"]["hash"], "questions": 0}
+
+
+def test_index_build_with_example_questions(tmp_path):
+    write_corpus(tmp_path / "corpus")
+    examples = tmp_path / "ex.jsonl"
+    examples.write_text(json.dumps({"question": "Можно ли сдать обратно пылесос?",
+                                    "citations": [{"act_id": "Z100000274_", "article": "30"}]}, ensure_ascii=False)
+                        + "\n" + json.dumps({"question": "Что-то про другой закон",
+                                             "citations": [{"act_id": "K000", "article": "1"}]}) + "\n", encoding="utf-8")
+    proc = run("index", "build", "--embedder", "hash:64", "--examples", str(examples), home=tmp_path)
+    assert f"example questions: 1 from {examples}" in proc.stdout
+    manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["examples"]["questions"] == 1 and manifest["examples"]["files"] == [str(examples)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "Вопрос?"}\n', encoding="utf-8")
+    proc = run("index", "build", "--embedder", "hash:64", "--examples", str(bad), home=tmp_path, check=False)
+    assert proc.returncode != 0 and "bad.jsonl:1: 'citations'" in proc.stderr
+    assert json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))["examples"]["questions"] == 1
 
 
 def test_search_json_fields(home):
