@@ -32,6 +32,7 @@ from corpora.atomic import write_json  # noqa: E402
 from corpora.settings import parse_overrides  # noqa: E402
 from evaluation.retrieval_metrics import retrieval_scores  # noqa: E402
 from retrieval.config import load_retrieval_config  # noqa: E402
+from retrieval.examples import left_out  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
 METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
@@ -61,17 +62,12 @@ def half(q: dict) -> str:
 
 def score(searcher: Searcher, questions: list[dict], k: int = 10) -> tuple[dict[str, float], list[dict]]:
     """Mean and per-question scores; the example bank never holds a question of the half being scored."""
-    bank = searcher.data.examples
     results: dict[str, list] = {}
-    try:
-        for part in ("dev", "test"):
-            subset = [q for q in questions if half(q) == part]
-            if bank:
-                searcher.data.examples = bank.without(q["question"] for q in subset)
+    for part in ("dev", "test"):
+        subset = [q for q in questions if half(q) == part]
+        with left_out(searcher.data, [q["question"] for q in subset]):
             for q, hits in zip(subset, searcher.search_many([q["question"] for q in subset], k=k)):
                 results[q["id"]] = hits
-    finally:
-        searcher.data.examples = bank
     rows = []
     for q in questions:
         hits = results[q["id"]]

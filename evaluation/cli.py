@@ -61,20 +61,15 @@ def run_retrieval(questions: str | Path, searcher: SearcherLike, k: int, covered
     Questions that are also example questions of the index (retrieval.examples) are left out of
     its example bank while they are scored: otherwise the score would measure memory, not search.
     """
+    from retrieval.examples import left_out
+
     items = load_questions(questions)
-    index = getattr(searcher, "data", None)
-    bank = getattr(index, "examples", None)
     notes = []
-    if bank:
-        index.examples = bank.without(q["question"] for q in items)
-        if len(index.examples) < len(bank):
-            notes.append(f"{len(bank) - len(index.examples)} of the index's example questions are in {questions}; "
-                         "they were left out of the example bank while scoring")
-    try:
+    with left_out(getattr(searcher, "data", None), [q["question"] for q in items]) as dropped:
         results, info = evaluate_retrieval(items, searcher, k=k, covered_only=covered_only, progress=progress)
-    finally:
-        if bank:
-            index.examples = bank
+    if dropped:
+        notes.append(f"{dropped} of the index's example questions are in {questions}; "
+                     "they were left out of the example bank while scoring")
     summary = aggregate(results, n_resamples=cfg.bootstrap_resamples, seed=cfg.bootstrap_seed, confidence=cfg.confidence)
     payload = {"questions": str(questions), **info, **summary}
     if info["unlabelled"]:

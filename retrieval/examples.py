@@ -18,16 +18,17 @@ inner product), and each article scores
 points at articles; what the user reads is still the statute text, and every article is verified.
 
 Evaluating on questions that are in the bank measures memory, not search: the evaluation leaves the
-evaluated questions out (:meth:`ExampleBank.without`).
+evaluated questions out (:func:`left_out`).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -45,6 +46,10 @@ class ExampleBank:
     questions: list[str]
     citations: list[list[tuple[str, str]]]
     vectors: np.ndarray  # float32, one L2-normalised row per question
+
+    @classmethod
+    def empty(cls, dim: int) -> "ExampleBank":
+        return cls([], [], np.zeros((0, dim), dtype=np.float32))
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -64,6 +69,24 @@ class ExampleBank:
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).lower()
+
+
+@contextmanager
+def left_out(index: Any, questions: Iterable[str]) -> Iterator[int]:
+    """Within the block, ``index.examples`` lacks ``questions`` (put back after); yields how many were left out.
+
+    For scoring questions that may be in the bank: with them in it, a score measures memory, not
+    search. ``index`` is anything with an ``examples`` bank (an ``IndexData``); without one, nothing changes.
+    """
+    bank = getattr(index, "examples", None)
+    if not bank:
+        yield 0
+        return
+    index.examples = bank.without(questions)
+    try:
+        yield len(bank) - len(index.examples)
+    finally:
+        index.examples = bank
 
 
 def article_votes(sims: np.ndarray, citations: Sequence[Sequence[tuple[str, str]]], tau: float) -> dict[tuple[str, str], float]:
@@ -101,11 +124,12 @@ def read_examples(paths: Sequence[str | Path]) -> tuple[list[str], list[list[tup
                                                       for c in cites):
                 raise KzlegalError(f"{path}:{lineno}: 'citations' must be a list of {{\"act_id\", \"article\"}}")
             keys = [(str(c["act_id"]), str(c["article"])) for c in cites]
-            if _norm(question) in by_text:
-                known = citations[by_text[_norm(question)]]
+            text = _norm(question)
+            if text in by_text:
+                known = citations[by_text[text]]
                 known.extend(k for k in keys if k not in known)
                 continue
-            by_text[_norm(question)] = len(questions)
+            by_text[text] = len(questions)
             questions.append(question)
             citations.append(list(dict.fromkeys(keys)))
     return questions, citations
@@ -120,7 +144,7 @@ def build_bank(paths: Sequence[str | Path], embedder, indexed: set[tuple[str, st
     kept = [(q, [c for c in cites if c in indexed]) for q, cites in zip(questions, citations)]
     kept = [(q, cites) for q, cites in kept if cites]
     if not kept:
-        return ExampleBank([], [], np.zeros((0, embedder.dim), dtype=np.float32))
+        return ExampleBank.empty(embedder.dim)
     vectors = np.asarray(embedder.encode_queries([q for q, _ in kept]), dtype=np.float32)
     return ExampleBank([q for q, _ in kept], [c for _, c in kept], vectors)
 
@@ -146,7 +170,7 @@ def save_bank(bank: ExampleBank, directory: Path) -> None:
 def load_bank(directory: Path, dim: int) -> ExampleBank:
     """The bank saved by :func:`save_bank`; an index without one has an empty bank."""
     if not (directory / EXAMPLES_JSON).is_file():
-        return ExampleBank([], [], np.zeros((0, dim), dtype=np.float32))
+        return ExampleBank.empty(dim)
     rows = json.loads((directory / EXAMPLES_JSON).read_text(encoding="utf-8"))
     vectors = np.load(directory / EXAMPLES_NPY)
     if vectors.shape != (len(rows), dim):

@@ -237,11 +237,11 @@ class Searcher:
         bank = self.data.examples
         if not bank or self.config.example_weight <= 0:
             return _Ranked([], {}, {})
-        allowed = None if mask is None else set(self._key_of_chunk[mask].tolist())
         votes = {}
         for article, vote in bank.votes(qvec, self.config.example_tau).items():
             key = self._key_id.get(article)
-            if key is not None and (allowed is None or key in allowed):
+            # only the voted articles' chunks are looked at: a few hundred, not the whole mask
+            if key is not None and (mask is None or mask[self._chunks_of_key.get(key, [])].any()):
                 votes[key] = vote
         return _Ranked(sorted(votes, key=lambda key: -votes[key]), {}, votes)
 
